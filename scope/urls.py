@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from conference.views import HomeView
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("profile/", include("accounts.urls")),
+    path("<slug:conference_slug>/", include("conference.urls")),
+    path("<slug:conference_slug>/outbox/", include("notifications.urls")),
+]
