@@ -233,3 +233,23 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit entries are append-only.")
+
+
+class Presentation(models.Model):
+    """Where an accepted paper is presented: its oral slot (if any) and its poster session."""
+
+    submission = models.OneToOneField("submissions.Submission", on_delete=models.CASCADE, related_name="presentation")
+    oral_session = models.ForeignKey(
+        ProgramSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="oral_presentations"
+    )
+    oral_order = models.PositiveSmallIntegerField(default=0)
+    poster_session = models.ForeignKey(
+        ProgramSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="poster_presentations"
+    )
+    poster_board = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["oral_session", "oral_order"]
+
+    def __str__(self):
+        return f"Presentation of #{self.submission_id}"
