@@ -10,4 +10,5 @@ urlpatterns = [
     path("profile/", include("accounts.urls")),
     path("<slug:conference_slug>/", include("conference.urls")),
     path("<slug:conference_slug>/outbox/", include("notifications.urls")),
+    path("<slug:conference_slug>/", include("reviews.urls")),
 ]
