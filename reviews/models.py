@@ -72,16 +72,24 @@ class Invitation(models.Model):
         DECLINED = "declined", "Declined"
         EXPIRED = "expired", "Expired"
 
-    conference = models.ForeignKey("conference.Conference", on_delete=models.CASCADE, related_name="invitations")
+    conference = models.ForeignKey(
+        "conference.Conference", on_delete=models.CASCADE, related_name="invitations"
+    )
     role = models.CharField(max_length=20, default="reviewer")
     email = models.EmailField()
     name = models.CharField(max_length=200)
     affiliation = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     max_load = models.PositiveSmallIntegerField(null=True, blank=True)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
@@ -91,7 +99,9 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["conference", "email", "role"], name="invitation_once_per_role")
+            models.UniqueConstraint(
+                fields=["conference", "email", "role"], name="invitation_once_per_role"
+            )
         ]
 
     def __str__(self):
@@ -106,8 +116,12 @@ class Bid(models.Model):
         NOT_WILLING = -1, "Not willing"
         CONFLICT = -2, "Conflict"
 
-    submission = models.ForeignKey("submissions.Submission", on_delete=models.CASCADE, related_name="bids")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bids")
+    submission = models.ForeignKey(
+        "submissions.Submission", on_delete=models.CASCADE, related_name="bids"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bids"
+    )
     value = models.SmallIntegerField(choices=Value.choices)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -121,13 +135,22 @@ class Bid(models.Model):
 class Affinity(models.Model):
     """How well a reviewer's expertise matches a paper, in [0, 1] (reviews.affinity)."""
 
-    submission = models.ForeignKey("submissions.Submission", on_delete=models.CASCADE, related_name="affinities")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affinities")
+    submission = models.ForeignKey(
+        "submissions.Submission", on_delete=models.CASCADE, related_name="affinities"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affinities"
+    )
     score = models.FloatField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["submission", "reviewer"], name="affinity_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "reviewer"], name="affinity_once")
+        ]
         verbose_name_plural = "affinities"
+
+    def __str__(self):
+        return f"{self.reviewer_id} ~ #{self.submission_id}: {self.score:.2f}"
 
 
 class BackgroundJob(models.Model):
@@ -145,14 +168,18 @@ class BackgroundJob(models.Model):
         FAILED = "failed", "Failed"
         COMMITTED = "committed", "Committed"
 
-    conference = models.ForeignKey("conference.Conference", on_delete=models.CASCADE, related_name="jobs")
+    conference = models.ForeignKey(
+        "conference.Conference", on_delete=models.CASCADE, related_name="jobs"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     progress = models.FloatField(default=0.0)
     message = models.TextField(blank=True)
     params = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -168,8 +195,12 @@ class Review(models.Model):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
 
-    submission = models.ForeignKey("submissions.Submission", on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    submission = models.ForeignKey(
+        "submissions.Submission", on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     summary = models.TextField(blank=True)
     strengths = models.TextField(blank=True)
@@ -179,7 +210,9 @@ class Review(models.Model):
     confidence = models.PositiveSmallIntegerField(null=True, blank=True)
     recommend_oral = models.BooleanField(default=False)
     nominate_best_paper = models.BooleanField(default=False)
-    confidential_comment = models.TextField(blank=True, help_text="For the chairs only; never shown to authors.")
+    confidential_comment = models.TextField(
+        blank=True, help_text="For the chairs only; never shown to authors."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -187,7 +220,11 @@ class Review(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["submission", "reviewer"], name="one_review_per_reviewer")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "reviewer"], name="one_review_per_reviewer"
+            )
+        ]
         indexes = [models.Index(fields=["submission", "state"], name="review_paper_state")]
 
     def __str__(self):
@@ -197,13 +234,18 @@ class Review(models.Model):
 class Comment(models.Model):
     """A message in a paper's discussion among its reviewers and non-conflicted chairs."""
 
-    submission = models.ForeignKey("submissions.Submission", on_delete=models.CASCADE, related_name="comments")
+    submission = models.ForeignKey(
+        "submissions.Submission", on_delete=models.CASCADE, related_name="comments"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Comment on #{self.submission_id} by {self.author_id}"
 
 
 class Decision(models.Model):
@@ -213,23 +255,31 @@ class Decision(models.Model):
         REJECT = "reject", "Reject"
         DESK_REJECT = "desk_reject", "Desk reject"
 
-    submission = models.OneToOneField("submissions.Submission", on_delete=models.CASCADE, related_name="decision")
+    submission = models.OneToOneField(
+        "submissions.Submission", on_delete=models.CASCADE, related_name="decision"
+    )
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     note_to_authors = models.TextField(blank=True, help_text="Meta-review, sent with the decision.")
     best_paper = models.BooleanField(default=False)
     best_student_paper = models.BooleanField(default=False)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped on every change.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Optimistic lock: bumped on every change."
+    )
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(best_paper=True) | models.Q(outcome__in=["accept_oral", "accept_poster"]),
+                condition=~models.Q(best_paper=True)
+                | models.Q(outcome__in=["accept_oral", "accept_poster"]),
                 name="best_paper_is_accepted",
             ),
             models.CheckConstraint(
-                condition=~models.Q(best_student_paper=True) | models.Q(outcome__in=["accept_oral", "accept_poster"]),
+                condition=~models.Q(best_student_paper=True)
+                | models.Q(outcome__in=["accept_oral", "accept_poster"]),
                 name="best_student_paper_is_accepted",
             ),
         ]
@@ -245,7 +295,16 @@ class Decision(models.Model):
 class ReviewFormSettings(models.Model):
     """Labels and scales of the review form, per conference; the defaults follow ICLR."""
 
-    conference = models.OneToOneField("conference.Conference", on_delete=models.CASCADE, related_name="review_form")
-    rating_labels = models.JSONField(default=dict, help_text="Score -> label, e.g. {\"8\": \"accept, good paper\"}.")
+    conference = models.OneToOneField(
+        "conference.Conference", on_delete=models.CASCADE, related_name="review_form"
+    )
+    rating_labels = models.JSONField(
+        default=dict, help_text='Score -> label, e.g. {"8": "accept, good paper"}.'
+    )
     confidence_labels = models.JSONField(default=dict)
-    field_labels = models.JSONField(default=dict, help_text="Field name -> label shown to reviewers.")
+    field_labels = models.JSONField(
+        default=dict, help_text="Field name -> label shown to reviewers."
+    )
+
+    def __str__(self):
+        return f"Review form of {self.conference}"
