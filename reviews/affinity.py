@@ -10,7 +10,8 @@ Pure: texts and topic sets in, a float32 (papers, reviewers) array out.
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-# Cells computed at once: bounds the temporary sparse product (~50 MB).
+# Cells computed at once by default: bounds the temporary sparse product
+# (~50 MB) whatever the number of papers.
 BLOCK_CELLS = 4_000_000
 
 
@@ -56,6 +57,7 @@ def compute_affinity(
     text_weight=0.7,
     topic_weight=0.3,
     progress=None,
+    block_cells=BLOCK_CELLS,
 ):
     """Affinity of every paper (rows) to every reviewer (columns), float32 in
     [0, 1].
@@ -63,8 +65,8 @@ def compute_affinity(
     A paper's text is its title, abstract and keywords; a reviewer's is their
     publication titles, keywords and topic names. The default weights favour
     text, which tells more than a handful of coarse topics. A paper without
-    topics scores 0 overlap. `progress(done_papers, total_papers)` is called
-    after each block of rows.
+    topics scores 0 overlap. Rows are filled in blocks of about `block_cells`
+    cells; `progress(done_papers, total_papers)` is called after each block.
     """
     if len(paper_texts) != len(paper_topics) or len(reviewer_texts) != len(reviewer_topics):
         raise ValueError("texts and topics must have one entry per paper and per reviewer")
@@ -78,7 +80,7 @@ def compute_affinity(
     paper_topic_rows, reviewer_topic_columns = _topic_matrices(
         paper_topics=paper_topics, reviewer_topics=reviewer_topics
     )
-    rows_per_block = max(1, BLOCK_CELLS // n_reviewers)
+    rows_per_block = max(1, block_cells // n_reviewers)
     for start in range(0, n_papers, rows_per_block):
         stop = min(start + rows_per_block, n_papers)
         block = affinity[start:stop]

@@ -122,16 +122,19 @@ def email_domain(s):
     return domain if at and local and domain else None
 
 
+_HOMONYM_NUMBER = re.compile(r"\s\d{4}\s*$")
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
+
+
 def normalize_name(name):
     """A comparison key for a person's name: case, accents and punctuation
     ignored, "Roe, Jane" read as "Jane Roe", a DBLP homonym number
     ("Wei Zhang 0001") dropped."""
-    text = fold_text(name)
+    text = _HOMONYM_NUMBER.sub("", fold_text(name))
     if text.count(",") == 1:
         last, first = text.split(",")
         text = f"{first} {last}"
-    text = re.sub(r"\s\d{4}\s*$", "", text)
-    return " ".join(re.sub(r"[^\w\s]|_", " ", text).split())
+    return " ".join(_PUNCTUATION.sub(" ", text).split())
 
 
 def _identity(reference):
@@ -142,9 +145,14 @@ def _identity(reference):
     return normalize_name(reference)
 
 
+def _emails(person):
+    """The person's normalized emails, leaving out any without an `@`."""
+    return [email for email in map(normalize_email, person.emails) if "@" in email]
+
+
 def _identities(person):
     """Everything that references to this person may match."""
-    found = [normalize_email(e) for e in person.emails if e.strip()]
+    found = _emails(person)
     name = normalize_name(person.name)
     if name:
         found.append(name)
@@ -153,7 +161,7 @@ def _identities(person):
 
 def _member_identities(person):
     """How a co-author on a system paper is matched: by email when known."""
-    emails = [normalize_email(e) for e in person.emails if e.strip()]
+    emails = _emails(person)
     if emails:
         return emails
     name = normalize_name(person.name)
@@ -177,7 +185,7 @@ def _is_recent(*, year, cutoff):
     return year is None or year >= cutoff
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each place is itself: fast identity hashing
 class _Place:
     """Where someone works or worked, as compared (canonical domain and
     institution) and as shown in evidence (name as typed, description)."""
@@ -311,10 +319,7 @@ class _Findings:
 
 
 def _find_self(*, findings, index, author):
-    for email in author.emails:
-        email = normalize_email(email)
-        if "@" not in email:
-            continue
+    for email in _emails(author):
         for position in index.by_identity.get(email, ()):
             findings.add(
                 position,
@@ -326,12 +331,13 @@ def _find_self(*, findings, index, author):
 
 def _find_institutional(*, findings, index, author, cutoff):
     for author_place in _places(person=author, cutoff=cutoff):
-        matches = {}  # (reviewer index, id of reviewer place) -> (label, place)
-        for reviewer_position, place in index.by_domain.get(author_place.domain, ()):
-            matches.setdefault((reviewer_position, id(place)), (author_place.domain, place))
-        for reviewer_position, place in index.by_institution.get(author_place.institution, ()):
-            matches.setdefault((reviewer_position, id(place)), (place.name, place))
-        for (reviewer_position, _), (label, place) in matches.items():
+        # one sentence per pair of places, even when both domain and name match
+        matches = {}  # (reviewer index, reviewer place) -> label
+        for match in index.by_domain.get(author_place.domain, ()):
+            matches.setdefault(match, author_place.domain)
+        for match in index.by_institution.get(author_place.institution, ()):
+            matches.setdefault(match, match[1].name)
+        for (reviewer_position, place), label in matches.items():
             findings.add(
                 reviewer_position,
                 INSTITUTIONAL,
@@ -417,6 +423,8 @@ def _find_author_declared(*, findings, index, paper):
 
 
 def _evidence(sentences):
+    if len(sentences) == 1:
+        return next(iter(sentences))
     kept = list(sentences)
     if len(kept) > MAX_EVIDENCE_SENTENCES:
         more = len(kept) - MAX_EVIDENCE_SENTENCES

@@ -149,6 +149,8 @@ CORPORATE_SUFFIXES = frozenset(
 
 def fold_text(text):
     """Lowercase and drop accents, so `Zürich` and `zurich` compare equal."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
@@ -194,10 +196,14 @@ def canonical_domain(domain):
     return _CANONICAL_DOMAIN.get(registrable, registrable)
 
 
+_DROPPED = re.compile(r"['’.]")  # "King's" -> "kings", "U.S." -> "us"
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
+
+
 def _normalize_institution(name):
     text = fold_text(name).replace("&", " and ")
-    text = re.sub(r"['’.]", "", text)
-    words = re.sub(r"[^\w\s]|_", " ", text).split()
+    text = _DROPPED.sub("", text)
+    words = _PUNCTUATION.sub(" ", text).split()
     if words and words[0] == "the":
         words = words[1:]
     while words and words[-1] in CORPORATE_SUFFIXES:
