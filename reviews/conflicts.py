@@ -20,7 +20,7 @@ SELF = "self"
 INSTITUTIONAL = "institutional"
 COAUTHOR = "coauthor"
 ADVISOR = "advisor"
-PERSONAL = "personal"  # no rule here finds it; part of the vocabulary stored conflicts use
+PERSONAL = "personal"
 AUTHOR_DECLARED = "author_declared"
 REVIEWER_DECLARED = "reviewer_declared"
 CHAIR_ADDED = "chair_added"
@@ -34,7 +34,7 @@ KINDS = (
     REVIEWER_DECLARED,
     CHAIR_ADDED,
 )
-AUTOMATIC_KINDS = frozenset({SELF, INSTITUTIONAL, COAUTHOR, ADVISOR})
+AUTOMATIC_KINDS = frozenset({SELF, INSTITUTIONAL, COAUTHOR, ADVISOR, PERSONAL})
 
 AUTO = "auto"
 AUTHOR = "author"
@@ -72,7 +72,7 @@ class Publication:
 @dataclass(frozen=True)
 class Person:
     """An author or reviewer. For reviewers, pass only verified emails.
-    `advisors` and `advisees` are names or emails as typed."""
+    `advisors`, `advisees` and `personal` (other close ties) are names or emails as typed."""
 
     key: Hashable | None
     name: str
@@ -81,6 +81,7 @@ class Person:
     publications: tuple[Publication, ...] = ()
     advisors: tuple[str, ...] = ()
     advisees: tuple[str, ...] = ()
+    personal: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,7 @@ class _ReviewerIndex:
     by_domain: dict = field(default_factory=dict)  # domain -> [(index, place)]
     by_institution: dict = field(default_factory=dict)  # institution -> [(index, place)]
     publication_refs: dict = field(default_factory=dict)  # identity -> [(index, pub)]
-    advisor_refs: dict = field(default_factory=dict)  # identity -> [(index, relation)]
+    tie_refs: dict = field(default_factory=dict)  # identity -> [(index, relation, kind)]
     paper_refs: dict = field(default_factory=dict)  # identity -> [(index, paper, how)]
 
 
@@ -275,14 +276,11 @@ def _build_index(*, reviewers, coauthored, cutoff):
                 identity = _identity(reference)
                 if identity and identity not in own:
                     _append(index.publication_refs, identity, (position, publication))
-        for relation, references in (
-            ("advisor", reviewer.advisors),
-            ("advisee", reviewer.advisees),
-        ):
+        for relation, references, kind in _ties(reviewer):
             for reference in references:
                 identity = _identity(reference)
                 if identity:
-                    _append(index.advisor_refs, identity, (position, relation))
+                    _append(index.tie_refs, identity, (position, relation, kind))
     for paper in coauthored:
         if paper.year >= cutoff:
             _index_coauthored_paper(index=index, paper=paper)
@@ -383,22 +381,32 @@ def _find_coauthor(*, findings, index, author, cutoff):
                 )
 
 
-def _find_advisor(*, findings, index, author):
+def _ties(person):
+    """The relations a profile declares, with the conflict kind each one makes."""
+    return (
+        ("advisor", person.advisors, ADVISOR),
+        ("advisee", person.advisees, ADVISOR),
+        ("personal tie", person.personal, PERSONAL),
+    )
+
+
+def _find_ties(*, findings, index, author):
+    """Advisor/advisee and personal ties declared in either profile (no time limit)."""
     name = _label(author)
     for identity in _identities(author):
-        for position, relation in index.advisor_refs.get(identity, ()):
+        for position, relation, kind in index.tie_refs.get(identity, ()):
             findings.add(
                 position,
-                ADVISOR,
+                kind,
                 f"The reviewer lists author {name} as {relation} ({_how(identity)}).",
             )
-    for relation, references in (("advisor", author.advisors), ("advisee", author.advisees)):
+    for relation, references, kind in _ties(author):
         for reference in references:
             identity = _identity(reference)
             for position in index.by_identity.get(identity, ()) if identity else ():
                 findings.add(
                     position,
-                    ADVISOR,
+                    kind,
                     f"Author {name} lists the reviewer as {relation} ({_how(identity)}).",
                 )
 
@@ -468,7 +476,8 @@ def find_conflicts(
     - coauthor: a shared system paper (`coauthored`) or a profile publication
       from `year - WINDOW_YEARS` on (undated publications count); references
       match by email when they hold one, else by normalized name;
-    - advisor: either profile names the other as advisor or advisee.
+    - advisor: either profile names the other as advisor or advisee;
+    - personal: either profile names the other as a personal tie.
     Declared (sources "author", "reviewer", "chair"): `Paper.declared_*`,
     `reviewer_declared` and `chair_added` (paper key, reviewer key) pairs;
     pairs naming a paper or reviewer not in the input are ignored.
@@ -495,7 +504,7 @@ def find_conflicts(
             _find_self(findings=findings, index=index, author=author)
             _find_institutional(findings=findings, index=index, author=author, cutoff=cutoff)
             _find_coauthor(findings=findings, index=index, author=author, cutoff=cutoff)
-            _find_advisor(findings=findings, index=index, author=author)
+            _find_ties(findings=findings, index=index, author=author)
         _find_author_declared(findings=findings, index=index, paper=paper)
         for kind, (pairs, sentence) in declared_by.items():
             for reviewer_key in pairs.get(paper.key, ()):

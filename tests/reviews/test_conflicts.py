@@ -461,6 +461,32 @@ def test_find_conflicts_advisor_either_direction(reviewer_fields, author_fields,
     assert [(c.kind, c.source, c.evidence) for c in conflicts] == [("advisor", "auto", evidence)]
 
 
+@pytest.mark.parametrize(
+    ("reviewer_fields", "author_fields", "evidence"),
+    [
+        pytest.param(
+            {"personal": ("jane.roe@gmail.com",)},
+            {},
+            "The reviewer lists author Jane Roe as personal tie (email jane.roe@gmail.com).",
+            id="reviewer-declares",
+        ),
+        pytest.param(
+            {},
+            {"personal": ("Bob Smith",)},
+            "Author Jane Roe lists the reviewer as personal tie (name match).",
+            id="author-declares",
+        ),
+    ],
+)
+def test_find_conflicts_personal_tie_either_direction(reviewer_fields, author_fields, evidence):
+    conflicts = find_conflicts(
+        papers=[Paper(key="p1", authors=(author(**author_fields),))],
+        reviewers=[reviewer(**reviewer_fields)],
+        year=YEAR,
+    )
+    assert [(c.kind, c.source, c.evidence) for c in conflicts] == [("personal", "auto", evidence)]
+
+
 def test_find_conflicts_advisor_other_person_none():
     found = kinds_between(
         reviewer_person=reviewer(advisors=("Janet Roe", "jroe@other.org")),
