@@ -13,10 +13,19 @@ build the broken files each reject reason is tested with.
 
 import io
 import random
+import struct
+import zlib
 from dataclasses import dataclass, field
 
 from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
@@ -59,7 +68,15 @@ SENTENCES = [
     "The literature cited in Section 2 covers both training-time and inference-time methods.",
 ]
 SECTION_TITLES = ["Introduction", "Related Work", "Method", "Experiments", "Analysis", "Conclusion"]
-AUTHORS_POOL = ["Y. Chen", "A. Gupta", "M. Rossi", "K. Tanaka", "L. Martin", "S. Okafor", "J. Weber"]
+AUTHORS_POOL = [
+    "Y. Chen",
+    "A. Gupta",
+    "M. Rossi",
+    "K. Tanaka",
+    "L. Martin",
+    "S. Okafor",
+    "J. Weber",
+]
 VENUES = [
     "In Proceedings of the International Conference on Learning Representations",
     "In Advances in Neural Information Processing Systems",
@@ -80,14 +97,13 @@ class CorpusPaper:
 class _Layout:
     """Flows lines of text down one or two columns, opening pages as needed."""
 
-    def __init__(self, canvas, *, two_column, scanned_pages, running_header):
+    def __init__(self, canvas, *, two_column, scanned_pages):
         self.canvas = canvas
         self.columns = 2 if two_column else 1
         self.column_width = (
             (PAGE_WIDTH - 2 * MARGIN - COLUMN_GAP) / 2 if two_column else PAGE_WIDTH - 2 * MARGIN
         )
         self.scanned_pages = set(scanned_pages)
-        self.running_header = running_header
         self.page = 0
         self._open_page()
 
@@ -99,9 +115,8 @@ class _Layout:
         self.page += 1
         self.column = 0
         self.y = PAGE_HEIGHT - MARGIN
-        if self.running_header:
-            self._draw(MARGIN, PAGE_HEIGHT - 40, RUNNING_HEADER, "Times-Italic", 9)
-            self._draw(PAGE_WIDTH / 2 - 3, 40, str(self.page), BODY_FONT, 9)
+        self._draw(MARGIN, PAGE_HEIGHT - 40, RUNNING_HEADER, "Times-Italic", 9)
+        self._draw(PAGE_WIDTH / 2 - 3, 40, str(self.page), BODY_FONT, 9)
 
     def new_page(self):
         self.canvas.showPage()
@@ -135,20 +150,20 @@ class _Layout:
         self.y -= LEADING
         self._draw(x, self.y, text, font, size)
 
-    def skip(self, lines=1):
-        self.y -= LEADING * lines
+    def skip(self):
+        self.y -= LEADING
 
-    def paragraph(self, text, *, indent=0, hanging=0):
-        lines = simpleSplit(text, BODY_FONT, BODY_SIZE, self.column_width - indent - hanging)
+    def paragraph(self, text, *, hanging=0):
+        lines = simpleSplit(text, BODY_FONT, BODY_SIZE, self.column_width - hanging)
         for index, line in enumerate(lines):
-            self.line(line, indent=indent if index == 0 else indent + hanging)
+            self.line(line, indent=hanging if index else 0)
 
-    def heading(self, text, *, size=HEADING_SIZE):
+    def heading(self, text):
         if self.lines_left() < 4 and self.y < PAGE_HEIGHT - MARGIN:
             self._next_column()
         if self.y < PAGE_HEIGHT - MARGIN:
             self.skip()
-        self.line(text, font=HEADING_FONT, size=size)
+        self.line(text, font=HEADING_FONT, size=HEADING_SIZE)
 
     def fill_until(self, *, page, column=None, fraction=1.0, rng, prefix=""):
         """Write sections of paragraphs until `page` is full (or `fraction` of `column`)."""
@@ -193,10 +208,9 @@ def _fill_references(layout, *, until_page, rng):
     while True:
         entry = next(entries)
         lines = simpleSplit(entry, BODY_FONT, BODY_SIZE, layout.column_width - 12)
-        if layout.page == until_page and layout.lines_left() < len(lines) + 1:
-            last_column = layout.column == layout.columns - 1
-            if last_column or layout.columns == 1:
-                return
+        last_column = layout.column == layout.columns - 1
+        if layout.page == until_page and last_column and layout.lines_left() < len(lines) + 1:
+            return
         if layout.page > until_page:
             return
         layout.paragraph(entry, hanging=12)
@@ -219,22 +233,22 @@ def make_paper(
     emails=(),
     metadata_author="",
     extra_body_text="",
-    running_header=True,
     seed=0,
 ):
     """A paper of `body_pages` body pages, then `ref_pages` pages of references.
 
     - The references heading (`heading`, e.g. "REFERENCES" or "7. References"; None for
       none: the list then follows the body without a heading) opens page body_pages + 1,
-      or with `references_mid_page` sits halfway down page `body_pages`.
+      or with `references_mid_page` sits halfway down page `body_pages` (in the left
+      column when two columns).
     - `appendix_pages` pages follow the references and open with `appendix_heading`;
       with `appendix_first` they come before the references instead.
     - `two_column` flows the text in two columns (the heading then opens the left column).
     - `scanned_pages` (1-based) are drawn as grey bars only: no text to extract.
     - `authors`/`emails` print an author block on page 1 (default: "Anonymous authors");
       `metadata_author` fills the document's Author property; `extra_body_text` is one
-      more paragraph on page 1 (e.g. a GitHub link); `acknowledgements` adds that
-      section at the end of the body.
+      more paragraph on page 1 (e.g. a GitHub link); `acknowledgements` ends the body
+      halfway down its last page with that section.
     Page count: body_pages + ref_pages + appendix_pages.
     """
     rng = random.Random(seed)
@@ -243,36 +257,26 @@ def make_paper(
     canvas.setTitle(title)
     canvas.setAuthor(metadata_author)
     canvas.setCreator("LaTeX with hyperref")
-    layout = _Layout(
-        canvas,
-        two_column=two_column,
-        scanned_pages=scanned_pages,
-        running_header=running_header,
-    )
+    layout = _Layout(canvas, two_column=two_column, scanned_pages=scanned_pages)
     _title_block(layout, title=title, authors=authors, emails=emails, extra_text=extra_body_text)
 
-    last_body_page = body_pages
     if acknowledgements or references_mid_page:
-        layout.fill_until(page=last_body_page, column=0, fraction=0.5, rng=rng)
+        layout.fill_until(page=body_pages, column=0, fraction=0.5, rng=rng)
+    else:
+        layout.fill_until(page=body_pages, rng=rng)
     if acknowledgements:
         layout.heading("Acknowledgements")
         layout.paragraph(
             "We thank the anonymous reviewers and the members of the lab for their feedback. "
             "This work was supported by a research grant."
         )
-    if not references_mid_page:
-        if not acknowledgements:
-            layout.fill_until(page=last_body_page, rng=rng)
-        layout.new_page()
 
-    sections = [("appendix", appendix_pages), ("references", ref_pages)]
-    if not appendix_first:
-        sections.reverse()
-    page = layout.page if references_mid_page else last_body_page
-    for index, (kind, pages) in enumerate(sections):
-        if pages == 0 and kind == "appendix":
-            continue
-        if index and layout.page == page:
+    parts = [("references", ref_pages), ("appendix", appendix_pages)]
+    if appendix_first:
+        parts.reverse()
+    page = body_pages
+    for index, (kind, pages) in enumerate(part for part in parts if part[1]):
+        if index or not references_mid_page:
             layout.new_page()
         page += pages
         if kind == "references":
@@ -470,10 +474,10 @@ def known_papers():
     ]
 
 
-def make_encrypted(*, password="secret"):
-    """A valid paper behind a user password."""
+def make_encrypted(*, user_password="secret", owner_password="owner"):
+    """A valid paper, encrypted; with an empty `user_password` it opens without one."""
     writer = PdfWriter(clone_from=io.BytesIO(make_paper()))
-    writer.encrypt(user_password=password, owner_password=password, algorithm="AES-128")
+    writer.encrypt(user_password=user_password, owner_password=owner_password, algorithm="RC4-128")
     return _written(writer)
 
 
@@ -493,8 +497,58 @@ def make_javascript_open_action():
 def make_javascript_names():
     """A paper with document-level JavaScript in the /Names tree."""
     writer = PdfWriter(clone_from=io.BytesIO(make_paper()))
-    writer.add_js("app.alert('hello');")
+    action = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('hello');"),
+        }
+    )
+    javascript = DictionaryObject(
+        {NameObject("/Names"): ArrayObject([TextStringObject("hello"), writer._add_object(action)])}
+    )
+    writer._root_object[NameObject("/Names")] = DictionaryObject(
+        {NameObject("/JavaScript"): writer._add_object(javascript)}
+    )
     return _written(writer)
+
+
+def make_javascript_in_object_stream(*, action_type=b"/JavaScript"):
+    """A one-page PDF 1.5 whose catalog and JavaScript open action sit, compressed, in an
+    object stream (as pdfTeX and most modern writers store dictionaries), with a
+    cross-reference stream: no trace of /JavaScript in the raw bytes. `action_type` can
+    spell the name with escapes, as in b"/J#61vaScript".
+    """
+    objects = [
+        b"<< /Type /Catalog /Pages 3 0 R /OpenAction 5 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 612 792] >>",
+        b"<< /S " + action_type + b" /JS (app.alert\\(1\\);) >>",
+    ]
+    offsets, body = [], b""
+    for item in objects:
+        offsets.append(len(body))
+        body += item + b"\n"
+    pairs = [b"%d %d" % (number, offset) for number, offset in enumerate(offsets, start=2)]
+    header = b" ".join(pairs) + b"\n"
+    packed = zlib.compress(header + body)
+    output = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
+    stream_offset = len(output)
+    output += (
+        b"1 0 obj\n<< /Type /ObjStm /N 4 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (len(header), len(packed))
+    )
+    output += packed + b"\nendstream\nendobj\n"
+    xref_offset = len(output)
+    rows = [struct.pack(">BIH", 0, 0, 65535), struct.pack(">BIH", 1, stream_offset, 0)]
+    rows += [struct.pack(">BIH", 2, 1, index) for index in range(4)]
+    rows.append(struct.pack(">BIH", 1, xref_offset, 0))
+    table = b"".join(rows)
+    output += (
+        b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 2 0 R /Length %d >>\nstream\n"
+        % len(table)
+    )
+    output += table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_offset
+    return output
 
 
 def make_launch_link():
@@ -546,23 +600,28 @@ def make_html():
     )
 
 
-def make_slow(*, operators=400_000):
-    """A one-page PDF whose content stream holds `operators` tiny text runs.
+def make_slow(*, operators=1_000_000):
+    """A one-page PDF whose content stream draws `operators` one-letter text runs.
 
-    Legal and small (it compresses well) but slow to extract: it stands for a crafted
-    file that would hold a parser for a long time.
+    Legal and small (the stream compresses to a few kilobytes) but it takes pdfium
+    seconds to extract: it stands for a crafted file that would hold a parser.
     """
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=LETTER, invariant=1, pageCompression=1)
-    text = canvas.beginText(MARGIN, PAGE_HEIGHT - MARGIN)
-    text.setFont(BODY_FONT, 2)
-    for index in range(operators):
-        text.setTextOrigin(MARGIN + (index % 200) * 2, MARGIN + (index // 200) % 300 * 2)
-        text.textOut("x")
-    canvas.drawText(text)
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=PAGE_WIDTH, height=PAGE_HEIGHT)
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
+    content = DecodedStreamObject()
+    content.set_data(b"BT /F1 2 Tf 72 700 Td " + b"(x) Tj 0.001 0 Td " * operators + b"ET")
+    page[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+    return _written(writer)
 
 
 def _written(writer):
