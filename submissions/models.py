@@ -19,43 +19,71 @@ class Submission(models.Model):
         TOO_LONG = "too_long", "Too long"
         UNVERIFIED = "unverified", "Unverified"
 
-    conference = models.ForeignKey("conference.Conference", on_delete=models.CASCADE, related_name="submissions")
+    conference = models.ForeignKey(
+        "conference.Conference", on_delete=models.CASCADE, related_name="submissions"
+    )
     number = models.PositiveIntegerField(help_text="Paper number within the conference.")
-    track = models.ForeignKey("conference.Track", on_delete=models.PROTECT, related_name="submissions")
+    track = models.ForeignKey(
+        "conference.Track", on_delete=models.PROTECT, related_name="submissions"
+    )
     title = models.CharField(max_length=300)
     abstract = models.TextField()
     keywords = models.CharField(max_length=500, blank=True)
     topics = models.ManyToManyField("conference.Topic", related_name="submissions")
-    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
     first_author_student = models.BooleanField(default=False)
     confirms_anonymized = models.BooleanField(default=False)
     confirms_not_published = models.BooleanField(default=False)
     declared_conflict_users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="declared_conflict_submissions"
     )
-    declared_conflict_institutions = models.TextField(blank=True, help_text="One institution per line.")
-    format_verdict = models.CharField(max_length=20, choices=FormatVerdict.choices, blank=True, default="")
+    declared_conflict_institutions = models.TextField(
+        blank=True, help_text="One institution per line."
+    )
+    format_verdict = models.CharField(
+        max_length=20, choices=FormatVerdict.choices, blank=True, default=""
+    )
     extension_until = models.DateTimeField(null=True, blank=True)
     extension_reason = models.TextField(blank=True)
     withdraw_reason = models.TextField(blank=True)
     desk_reject_reason = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    desk_reject_notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty: the authors hear of it with the decisions."
+    )
+    # Where a withdrawn or desk-rejected paper goes back to when a chair reinstates it.
+    previous_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped on every edit.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Optimistic lock: bumped on every edit."
+    )
     # A client-made token so that a double-clicked "create" makes one paper.
     creation_token = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["conference", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["conference", "number"], name="submission_number_unique"),
-            models.UniqueConstraint(fields=["created_by", "creation_token"], name="submission_creation_once"),
+            models.UniqueConstraint(
+                fields=["conference", "number"], name="submission_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "creation_token"], name="submission_creation_once"
+            ),
         ]
 
     def __str__(self):
         return f"#{self.number} {self.title}"
+
+    @property
+    def is_open_state(self):
+        """Draft or submitted: the states in which authors still work on a paper."""
+        return self.state in (self.State.DRAFT, self.State.SUBMITTED)
 
 
 class Authorship(models.Model):
@@ -65,7 +93,11 @@ class Authorship(models.Model):
     email = models.EmailField()
     affiliation = models.CharField(max_length=200, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="authorships"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="authorships",
     )
     is_contact = models.BooleanField(default=False)
 
@@ -98,13 +130,17 @@ class SubmissionFile(models.Model):
     size = models.PositiveBigIntegerField()
     facts = models.JSONField(default=dict, blank=True)
     thumbnail_count = models.PositiveSmallIntegerField(default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["submission", "kind", "-revision"]
         constraints = [
-            models.UniqueConstraint(fields=["submission", "kind", "revision"], name="file_revision_unique")
+            models.UniqueConstraint(
+                fields=["submission", "kind", "revision"], name="file_revision_unique"
+            )
         ]
 
     def __str__(self):
