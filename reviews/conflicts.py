@@ -386,7 +386,7 @@ def _ties(person):
     return (
         ("advisor", person.advisors, ADVISOR),
         ("advisee", person.advisees, ADVISOR),
-        ("personal tie", person.personal, PERSONAL),
+        ("a personal relation", person.personal, PERSONAL),
     )
 
 

@@ -172,9 +172,15 @@ def registrable_domain(domain):
     return ".".join(labels[-keep:])
 
 
+# Top-level domains reserved for documentation and tests (RFC 2606, RFC 6761): nobody's employer.
+RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost"})
+
+
 def is_generic_domain(domain):
-    """True for webmail and other domains that name no employer."""
+    """True for webmail, reserved test domains and other domains that name no employer."""
     labels = _clean_domain(domain).split(".")
+    if labels[-1] in RESERVED_TLDS:
+        return True
     return any(".".join(labels[i:]) in GENERIC_EMAIL_DOMAINS for i in range(len(labels)))
 
 

@@ -101,6 +101,11 @@ def test_canonical_domain_without_institution_is_none(domain):
     assert canonical_domain(domain) is None
 
 
+@pytest.mark.parametrize("domain", ["scope-demo.example", "lab.example", "mail.test", "x.invalid"])
+def test_canonical_domain_reserved_test_domain_is_none(domain):
+    assert canonical_domain(domain) is None
+
+
 def test_canonical_domain_webmail_checked_before_aliases():
     # live.com is Microsoft's mailbox service: it must never look like an employer.
     assert (canonical_domain("live.com"), canonical_domain("microsoft.com")) == (
