@@ -3,6 +3,7 @@
 These facts feed conflict detection and affinity, so they are structured, not free text.
 """
 
+import rules
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
@@ -38,7 +39,8 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=200, blank=True)
     is_student = models.BooleanField(
-        default=False, help_text="Currently a student (makes first-authored papers eligible for the student award)."
+        default=False,
+        help_text="Currently a student (makes first-authored papers eligible for the student award).",
     )
     orcid = models.CharField("ORCID", max_length=40, blank=True)
     dblp_url = models.URLField("DBLP", blank=True)
@@ -57,6 +59,13 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.email
+
+    def has_perm(self, perm, obj=None):
+        """Permissions on an object are decided by our rules for everyone: Django's superuser
+        shortcut would otherwise let an administrator reach a paper they are conflicted with."""
+        if obj is not None:
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
     @property
     def display_name(self):
@@ -79,7 +88,9 @@ class Affiliation(models.Model):
     email_domain = models.CharField(max_length=100, blank=True, help_text="e.g. cmu.edu")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.RESEARCHER)
     start_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty while current.")
+    end_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty while current."
+    )
 
     class Meta:
         ordering = ["end_year", "-start_year"]
@@ -110,7 +121,9 @@ class Publication(models.Model):
         return f"{self.title} ({self.year or 'n.d.'})"
 
     def coauthor_list(self):
-        return [line.strip() for line in self.coauthors.replace(";", "\n").splitlines() if line.strip()]
+        return [
+            line.strip() for line in self.coauthors.replace(";", "\n").splitlines() if line.strip()
+        ]
 
 
 class Relation(models.Model):
