@@ -44,6 +44,12 @@ class OutgoingEmail(models.Model):
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
     object_id = models.CharField(max_length=64, blank=True)
     about = GenericForeignKey("content_type", "object_id")
+    papers = models.ManyToManyField(
+        "submissions.Submission",
+        blank=True,
+        related_name="+",
+        help_text="Papers the email names; chairs conflicted with one of them do not see it.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -55,11 +55,14 @@ def render_email(template, context):
     return subject, body.strip() + "\n", html
 
 
-def queue_email(*, key, to, template, context, about=None, conference=None, reply_to=""):
+def queue_email(
+    *, key, to, template, context, about=None, conference=None, reply_to="", papers=()
+):
     """Queue one email under a unique key; a second call with the same key changes nothing.
 
     Delivery is enqueued only after the surrounding transaction commits, so a rolled-back
-    transaction sends nothing.
+    transaction sends nothing. `papers` are the submissions the email names (`about` counts
+    when it is one): the outbox hides the email from chairs who may not see any of them.
     """
     if not key or len(key) > DEDUPE_KEY_MAX_LENGTH:
         raise ValueError(f"An email key must have 1 to {DEDUPE_KEY_MAX_LENGTH} characters: {key!r}")
@@ -88,6 +91,10 @@ def queue_email(*, key, to, template, context, about=None, conference=None, repl
     with transaction.atomic():
         email, created = OutgoingEmail.objects.get_or_create(dedupe_key=key, defaults=defaults)
         if created:
+            named = {paper.pk for paper in papers}
+            if about is not None and about._meta.label == "submissions.Submission":
+                named.add(about.pk)
+            email.papers.set(named)
             transaction.on_commit(partial(enqueue_delivery, email.pk))
     return email
 

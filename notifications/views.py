@@ -7,6 +7,7 @@ from django.views.generic import TemplateView, View
 from conference.access import ConferenceMixin
 from notifications import services
 from notifications.models import OutgoingEmail
+from notifications.queries import chair_visible_emails
 
 State = OutgoingEmail.State
 
@@ -19,7 +20,7 @@ class OutboxView(ConferenceMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        all_emails = OutgoingEmail.objects.filter(conference=self.conference)
+        all_emails = chair_visible_emails(self.request.user, self.conference)
         state = self.request.GET.get("state", "")
         if state not in State.values:
             state = ""
@@ -50,7 +51,7 @@ class EmailDetailView(ConferenceMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["email"] = get_object_or_404(
-            OutgoingEmail, pk=kwargs["email_id"], conference=self.conference
+            chair_visible_emails(self.request.user, self.conference), pk=kwargs["email_id"]
         )
         return context
 
@@ -66,7 +67,9 @@ class EmailActionView(ConferenceMixin, View):
     }
 
     def post(self, request, conference_slug, email_id):
-        email = get_object_or_404(OutgoingEmail, pk=email_id, conference=self.conference)
+        email = get_object_or_404(
+            chair_visible_emails(request.user, self.conference), pk=email_id
+        )
         change = services.resend_email if self.action == "resend" else services.cancel_email
         if change(email=email, actor=request.user):
             messages.success(request, self.done[self.action])

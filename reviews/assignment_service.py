@@ -420,6 +420,7 @@ def queue_assignment_emails(*, conference, reviewer_ids, new_pairs, key_prefix):
                 "assignments_path": url,
             },
             conference=conference,
+            papers=[paper["submission"] for paper in papers],
         )
     return len(by_reviewer)
 

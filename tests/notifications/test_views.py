@@ -357,3 +357,35 @@ def test_email_detail_says_where_the_email_stands(client, chair, conference, fie
     content = client.get(url("detail", email)).content.decode()
 
     assert " ".join(sentence.split()) in " ".join(content.split())
+
+
+def test_outbox_hides_emails_naming_a_conflicted_paper(client, conference, chair):
+    from notifications.services import queue_email
+    from reviews.models import Conflict
+
+    open_paper = SubmissionFactory(conference=conference, title="Open paper")
+    conflicted_paper = SubmissionFactory(conference=conference, title="Conflicted paper")
+    Conflict.objects.create(submission=conflicted_paper, user=chair, kind=Conflict.Kind.PERSONAL)
+    hidden = queue_email(
+        key="test:both",
+        to=["r@example.org"],
+        template="account",
+        context={"subject": "Your papers", "body": "Conflicted paper and Open paper"},
+        conference=conference,
+        papers=[open_paper, conflicted_paper],
+    )
+    shown = queue_email(
+        key="test:open",
+        to=["r@example.org"],
+        template="account",
+        context={"subject": "Your paper", "body": "Open paper"},
+        conference=conference,
+        about=open_paper,
+    )
+    client.force_login(chair)
+
+    listing = client.get(reverse("notifications:outbox", args=[conference.slug]))
+    detail = client.get(reverse("notifications:detail", args=[conference.slug, hidden.pk]))
+
+    assert [email.pk for email in listing.context["page"]] == [shown.pk]
+    assert detail.status_code == 404
