@@ -26,10 +26,28 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "full_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Profile", {"fields": ["full_name", "is_student", "orcid", "dblp_url", "semantic_scholar_url",
-                                "openreview_url", "keywords", "topics"]}),
-        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (
+            "Profile",
+            {
+                "fields": [
+                    "full_name",
+                    "is_student",
+                    "orcid",
+                    "dblp_url",
+                    "semantic_scholar_url",
+                    "openreview_url",
+                    "keywords",
+                    "topics",
+                ]
+            },
+        ),
+        (
+            "Permissions",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
+    ]
     inlines = [AffiliationInline, PublicationInline, RelationInline]
     filter_horizontal = ["topics", "groups", "user_permissions"]

@@ -1,6 +1,10 @@
 """Profile edits: the profile, affiliations, publications and relations saved together."""
 
+from functools import partial
+
 from django.db import transaction
+
+from reviews.conflict_sync import schedule_recompute_for_person
 
 
 def save_profile(*, form, formsets):
@@ -10,4 +14,5 @@ def save_profile(*, form, formsets):
         for formset in formsets:
             formset.instance = user
             formset.save()
+        transaction.on_commit(partial(schedule_recompute_for_person, user_id=user.pk))
     return user

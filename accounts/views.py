@@ -1,3 +1,5 @@
+from http import HTTPStatus
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,9 +29,13 @@ class ProfileEditView(LoginRequiredMixin, View):
 
     def render_page(self, form, formsets):
         affiliations, publications, relations = formsets
-        return render(self.request, self.template_name, {
-            "form": form, "affiliations": affiliations, "publications": publications, "relations": relations,
-        })
+        context = {
+            "form": form,
+            "affiliations": affiliations,
+            "publications": publications,
+            "relations": relations,
+        }
+        return render(self.request, self.template_name, context)
 
     def get(self, request):
         return self.render_page(*self.build())
@@ -45,9 +51,19 @@ class ProfileEditView(LoginRequiredMixin, View):
 
 
 class ProfileDetailView(LoginRequiredMixin, View):
+    """A profile as its owner and the chairs who handle the person see it (everyone else: 404)."""
+
     template_name = "accounts/profile_detail.html"
 
     def get(self, request, user_id):
-        person = get_object_or_404(User.objects.prefetch_related("affiliations", "publications", "topics"), pk=user_id)
+        people = User.objects.prefetch_related(
+            "affiliations", "publications", "relations", "topics", "emailaddress_set"
+        )
+        person = get_object_or_404(people, pk=user_id)
         require(request.user, "accounts.view_profile", person)
         return render(request, self.template_name, {"person": person})
+
+
+def too_many_requests(request, exception=None):
+    """allauth's rate limits answer with this page (named as handler429 in scope/urls.py)."""
+    return render(request, "account/429.html", status=HTTPStatus.TOO_MANY_REQUESTS)

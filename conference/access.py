@@ -29,7 +29,9 @@ class ConferenceMixin:
         self.conference = get_object_or_404(Conference, slug=kwargs["conference_slug"])
         if self.login_required and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if self.permission_required and not request.user.has_perm(self.permission_required, self.conference):
+        if self.permission_required and not request.user.has_perm(
+            self.permission_required, self.conference
+        ):
             raise Http404("Not found.")
         return super().dispatch(request, *args, **kwargs)
 

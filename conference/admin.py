@@ -1,7 +1,13 @@
 from django.contrib import admin
 
 from conference.models import (
-    AuditEntry, CommitteeMembership, Conference, Deadline, ProgramSession, Topic, Track,
+    AuditEntry,
+    CommitteeMembership,
+    Conference,
+    Deadline,
+    ProgramSession,
+    Topic,
+    Track,
 )
 
 

@@ -11,4 +11,9 @@ urlpatterns = [
     path("<slug:conference_slug>/", include("conference.urls")),
     path("<slug:conference_slug>/outbox/", include("notifications.urls")),
     path("<slug:conference_slug>/", include("reviews.urls")),
+    path("<slug:conference_slug>/program/", include("conference.urls_public")),
+    path("<slug:conference_slug>/", include("submissions.urls")),
 ]
+
+# allauth's rate limits (login, sign-up, password reset) answer with this page.
+handler429 = "accounts.views.too_many_requests"

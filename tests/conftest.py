@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 
 @pytest.fixture(autouse=True)
@@ -10,7 +11,10 @@ def private_storage(settings, tmp_path):
     """Each test gets its own private storage directory."""
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}},
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
     }
     yield tmp_path / "private"
     shutil.rmtree(tmp_path / "private", ignore_errors=True)
@@ -42,8 +46,14 @@ def artifacts_dir():
 
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -53,9 +63,16 @@ def page(browser_env):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(timezone_id="Europe/Berlin", viewport={"width": 1280, "height": 900})
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(
+            timezone_id="Europe/Berlin", viewport={"width": 1280, "height": 900}
+        )
         context.set_default_timeout(15_000)
         page = context.new_page()
         yield page
         browser.close()
+        # Database work in the test ran inside Playwright's event loop, where Django keeps
+        # separate connections; left open, they stop the test database from being dropped.
+        connections.close_all()

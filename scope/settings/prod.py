@@ -44,3 +44,11 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+# Shared by every web process, so allauth's rate limits count across gunicorn workers.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", default=CELERY_BROKER_URL),
+    }
+}

@@ -13,6 +13,8 @@ class Command(BaseCommand):
         conference = seed_scope(historical=historical)
         data = load_data()
         domain, password = data["email_domain"], data["demo_password"]
-        self.stdout.write(self.style.SUCCESS(f"Seeded {conference.short_name} at /{conference.slug}/"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Seeded {conference.short_name} at /{conference.slug}/")
+        )
         for role in ("chair", "reviewer", "author"):
             self.stdout.write(f"  {role:9} {role}@{domain}  password: {password}")
