@@ -80,6 +80,16 @@ class Submission(models.Model):
     def __str__(self):
         return f"#{self.number} {self.title}"
 
+    def state_for_authors(self, conference):
+        """The state the authors may know: a decision shows only once the chairs released
+        decisions (a desk rejection once the authors were told)."""
+        released = conference.decisions_released_at is not None
+        if self.state in (self.State.ACCEPTED, self.State.REJECTED) and not released:
+            return self.State.SUBMITTED
+        if self.state == self.State.DESK_REJECTED and not (released or self.desk_reject_notified_at):
+            return self.State.SUBMITTED
+        return self.state
+
     @property
     def is_open_state(self):
         """Draft or submitted: the states in which authors still work on a paper."""
