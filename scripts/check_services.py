@@ -22,9 +22,16 @@ def reachable(url):
 
 
 def main(pg_url, redis_url):
-    missing = [(name, url) for name, url in (("PostgreSQL", pg_url), ("Redis", redis_url)) if not reachable(url)]
+    missing = [
+        (name, url)
+        for name, url in (("PostgreSQL", pg_url), ("Redis", redis_url))
+        if not reachable(url)
+    ]
     for name, url in missing:
-        print(f"{name} is not reachable at {url}. Start it with:\n    {HOW_TO_START[name]}", file=sys.stderr)
+        print(
+            f"{name} is not reachable at {url}. Start it with:\n    {HOW_TO_START[name]}",
+            file=sys.stderr,
+        )
     return 1 if missing else 0
 
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from accounts.models import Affiliation, User
 from conference.models import AOE, CommitteeMembership, Conference, Deadline, Topic, Track
+from notifications.models import OutgoingEmail
+from notifications.services import message_id_for
 from submissions.models import Authorship, Submission
 
 PASSWORD = "correct-horse-battery-staple"
@@ -26,7 +28,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.set_password(extracted or PASSWORD)
         if create:
             self.save(update_fields=["password"])
-            EmailAddress.objects.get_or_create(user=self, email=self.email, defaults={"verified": True, "primary": True})
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
 
 
 class AffiliationFactory(factory.django.DjangoModelFactory):
@@ -52,9 +56,23 @@ class ConferenceFactory(factory.django.DjangoModelFactory):
     def with_tracks(self, create, extracted, **kwargs):
         """Tiny (2 pages) and Main (5 pages) tracks and three topics, as SCOPE has."""
         if create and extracted is not False:
-            TrackFactory(conference=self, name="Tiny paper track", body_page_limit=2, camera_ready_page_limit=3, order=1)
-            TrackFactory(conference=self, name="Main paper track", body_page_limit=5, camera_ready_page_limit=6, order=2)
-            for order, name in enumerate(["Long context", "Mixture of experts", "Efficient inference"], start=1):
+            TrackFactory(
+                conference=self,
+                name="Tiny paper track",
+                body_page_limit=2,
+                camera_ready_page_limit=3,
+                order=1,
+            )
+            TrackFactory(
+                conference=self,
+                name="Main paper track",
+                body_page_limit=5,
+                camera_ready_page_limit=6,
+                order=2,
+            )
+            for order, name in enumerate(
+                ["Long context", "Mixture of experts", "Efficient inference"], start=1
+            ):
                 Topic.objects.create(conference=self, name=name, order=order)
 
 
@@ -95,11 +113,15 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 def make_chair(conference, **kwargs):
-    return MembershipFactory(conference=conference, role=CommitteeMembership.Role.CHAIR, **kwargs).user
+    return MembershipFactory(
+        conference=conference, role=CommitteeMembership.Role.CHAIR, **kwargs
+    ).user
 
 
 def make_reviewer(conference, **kwargs):
-    return MembershipFactory(conference=conference, role=CommitteeMembership.Role.REVIEWER, **kwargs).user
+    return MembershipFactory(
+        conference=conference, role=CommitteeMembership.Role.REVIEWER, **kwargs
+    ).user
 
 
 class SubmissionFactory(factory.django.DjangoModelFactory):
@@ -111,7 +133,9 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
 
     conference = factory.SubFactory(ConferenceFactory)
     number = factory.Sequence(lambda n: n + 1)
-    track = factory.LazyAttribute(lambda o: o.conference.tracks.first() or TrackFactory(conference=o.conference))
+    track = factory.LazyAttribute(
+        lambda o: o.conference.tracks.first() or TrackFactory(conference=o.conference)
+    )
     title = factory.Sequence(lambda n: f"Paper {n}: efficient attention")
     abstract = "We study efficient attention for long contexts and report results."
     state = Submission.State.SUBMITTED
@@ -123,8 +147,14 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
             return
         people = extracted if extracted is not None else [self.created_by]
         for order, person in enumerate(people, start=1):
-            AuthorshipFactory(submission=self, order=order, user=person, name=person.full_name,
-                              email=person.email, is_contact=order == 1)
+            AuthorshipFactory(
+                submission=self,
+                order=order,
+                user=person,
+                name=person.full_name,
+                email=person.email,
+                is_contact=order == 1,
+            )
 
 
 class AuthorshipFactory(factory.django.DjangoModelFactory):
@@ -135,3 +165,18 @@ class AuthorshipFactory(factory.django.DjangoModelFactory):
     order = 1
     name = factory.Sequence(lambda n: f"Author {n}")
     email = factory.Sequence(lambda n: f"author{n}@example.org")
+
+
+class OutgoingEmailFactory(factory.django.DjangoModelFactory):
+    """An outbox row as `queue_email` would leave it (queued); pass `state=` for others."""
+
+    class Meta:
+        model = OutgoingEmail
+
+    dedupe_key = factory.Sequence(lambda n: f"test:email:{n}")
+    conference = factory.SubFactory(ConferenceFactory, with_tracks=False)
+    template = "account"
+    to = factory.Sequence(lambda n: [f"recipient{n}@example.org"])
+    subject = factory.Sequence(lambda n: f"Message {n}")
+    text_body = "Hello,\n\nthis is a test message.\n"
+    message_id = factory.LazyAttribute(lambda o: message_id_for(o.dedupe_key))

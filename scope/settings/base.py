@@ -41,6 +41,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so that its 413 page passes every middleware above; it reads no body itself.
+    "scope.middleware.RequestSizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "scope.urls"
@@ -63,7 +65,9 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}")}
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}")
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -129,7 +133,12 @@ STORAGES = {
 # Requests larger than this are refused before their body is read (see submissions' upload handler).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploads stream to temporary files; one file over MAX_UPLOAD_BYTES is dropped, the form kept.
+FILE_UPLOAD_HANDLERS = ["submissions.uploads.CappedUploadHandler"]
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=60 * 1024 * 1024)
+# A whole request (a paper, a supplement and the form) over this is refused with 413 before its
+# body is read (scope.middleware.RequestSizeLimitMiddleware).
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=2 * MAX_UPLOAD_BYTES + 1024 * 1024)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
@@ -154,6 +163,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
+# Task modules that are not an app's tasks.py.
+CELERY_IMPORTS = ["reviews.tasks_release"]
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-emails": {
         "task": "notifications.tasks.requeue_stuck_emails",
@@ -167,6 +178,8 @@ CELERY_BEAT_SCHEDULE = {
 # An email left in "queued" or "sending" longer than this is taken as lost by a dead worker.
 OUTBOX_STUCK_AFTER_SECONDS = 300
 OUTBOX_MAX_ATTEMPTS = 6
+# Wait after the n-th transient SMTP failure: base x 2^(n-1) seconds (30 s, 1 min, 2 min, ...).
+OUTBOX_RETRY_BASE_SECONDS = 30
 
 PDFCHECK_TIMEOUT_SECONDS = 10.0
 PDFCHECK_MEMORY_MB = 768
@@ -179,6 +192,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
-SCOPE_REMINDER_SWEEPS = []
+SCOPE_REMINDER_SWEEPS = [
+    "submissions.reminders.draft_reminders",
+    "reviews.reminders.review_reminders",
+    "reviews.reminders.missing_review_digests",
+    "reviews.reminders.camera_ready_reminders",
+    "reviews.discussion.send_discussion_digests",
+    "reviews.committee.send_invitation_reminders",
+]
+# Committee invitations: answerable this many days; one reminder after this many without answer.
+SCOPE_INVITATION_VALID_DAYS = 30
+SCOPE_INVITATION_REMINDER_DAYS = 7
 EMAIL_MESSAGE_ID_DOMAIN = env("EMAIL_MESSAGE_ID_DOMAIN", default="scope-review.local")
-SCOPE_SEED_HOOKS = []
+SCOPE_SEED_HOOKS = [
+    "submissions.seed.seed_demo_papers",
+    "reviews.affinity_sync.seed_demo_conflicts_and_affinity",
+    "reviews.demo_seed.seed_demo_reviews",
+]

@@ -121,6 +121,7 @@ def test_leaks_decision_hidden_from_authors_until_release_then_shown_without_rev
 
 
 def test_leaks_paper_state_shows_authors_no_outcome_before_release(world, clients):
+    """A decided paper's state changes at once; its authors' pages must not show it yet."""
     decisions.set_decision(
         actor=world.user("chair"),
         submission=world.target,
