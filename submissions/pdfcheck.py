@@ -295,7 +295,15 @@ def _precheck(data, *, max_bytes):
             f"Make it smaller (for example compress large photos or export plots as "
             f"vector graphics) and upload it again."
         )
-    if data.find(PDF_MAGIC, 0, MAGIC_WINDOW) == -1:
+    header_at = data.find(PDF_MAGIC, 0, MAGIC_WINDOW)
+    if header_at > 0 and _file_kind(data[:header_at]):
+        # A PDF after other content (a web page, an archive) is a polyglot: readers disagree
+        # on what it is, so it is refused rather than guessed at.
+        return (
+            f"This file starts as {_file_kind(data[:header_at])} and only then holds a PDF. "
+            f"Export or print your paper to PDF and upload that file."
+        )
+    if header_at == -1:
         kind = _file_kind(data)
         looks_like = f" (it looks like {kind})" if kind else ""
         return (
