@@ -12,7 +12,8 @@ def is_self(user, person):
 
 @rules.predicate
 def chairs_a_conference_of(user, person):
-    """A chair sees the profiles of their committee and of the authors who submitted to them."""
+    """A chair sees the profiles of their committee, and of the authors of papers they handle
+    (not of papers they are conflicted with: an author's profile would point at the paper)."""
     if not user.is_authenticated or person is None:
         return False
     chaired = CommitteeMembership.objects.filter(
@@ -20,9 +21,14 @@ def chairs_a_conference_of(user, person):
     ).values("conference")
     if CommitteeMembership.objects.filter(user=person, conference__in=chaired).exists():
         return True
-    from submissions.models import Authorship
+    from submissions.models import Authorship, Submission
+    from submissions.queries import authored, conflicted
 
-    return Authorship.objects.filter(user=person, submission__conference__in=chaired).exists()
+    return (
+        Authorship.objects.filter(user=person, submission__conference__in=chaired)
+        .exclude(submission__in=Submission.objects.filter(conflicted(user) | authored(user)))
+        .exists()
+    )
 
 
 rules.add_perm("accounts.view_profile", is_self | chairs_a_conference_of)

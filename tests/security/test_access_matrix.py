@@ -47,9 +47,10 @@ AUTHORS_200 = row(404, anonymous=302, authors=200)
 EXPECTED = {
     "home": {"GET": EVERYONE, "POST": EVERYONE_405},
     "accounts:profile": {"GET": SIGNED_IN, "POST": SIGNED_IN},
-    # The target's first author's profile: themselves and the conference's chairs.
+    # The target's first author's profile: themselves and the chairs who handle their paper
+    # (not the chair who co-wrote it, nor the conflicted one: the profile points at the paper).
     "accounts:detail": {
-        "GET": row(404, anonymous=302, author=200, chairs=200),
+        "GET": row(404, anonymous=302, author=200, chair=200),
         "POST": SIGNED_IN_405,
     },
     "conference:home": {"GET": EVERYONE, "POST": EVERYONE_405},
