@@ -308,3 +308,101 @@ class ReviewFormSettings(models.Model):
 
     def __str__(self):
         return f"Review form of {self.conference}"
+
+
+class DecisionEmailTemplate(models.Model):
+    """A chair's wording of the decision email for one outcome; absent rows use the shipped text.
+
+    Placeholders such as {{ title }} are filled per paper by reviews.release; the note and the
+    reviews are appended by the email template itself, so a chair cannot drop them by accident.
+    """
+
+    conference = models.ForeignKey(
+        "conference.Conference", on_delete=models.CASCADE, related_name="decision_emails"
+    )
+    outcome = models.CharField(max_length=20, choices=Decision.Outcome.choices)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "outcome"], name="decision_email_once_per_outcome"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.conference}: {self.get_outcome_display()} email"
+
+
+class AuthorListConfirmation(models.Model):
+    """Authors confirmed the final author list of an accepted paper (a snapshot of it, in order)."""
+
+    submission = models.OneToOneField(
+        "submissions.Submission", on_delete=models.CASCADE, related_name="author_list_confirmation"
+    )
+    authors = models.JSONField(help_text="Names and affiliations in order, as confirmed.")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Author list of #{self.submission_id} confirmed {self.confirmed_at:%Y-%m-%d}"
+
+
+class PaperReviewStats(models.Model):
+    """Statistics of a paper's submitted reviews, read from the database view
+    `reviews_paperreviewstats` (created in migration 0003): one GROUP BY over reviews that the
+    chair dashboard joins, so sorting 12,000 papers by mean rating stays one cheap query.
+    Papers without a submitted review have no row."""
+
+    submission = models.OneToOneField(
+        "submissions.Submission",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        related_name="review_stats",
+        db_column="submission_id",
+    )
+    reviews_in = models.IntegerField()
+    rating_mean = models.FloatField(null=True)
+    rating_square_mean = models.FloatField(null=True)
+    rating_min = models.IntegerField(null=True)
+    rating_max = models.IntegerField(null=True)
+    weighted_sum = models.IntegerField(null=True)
+    confidence_sum = models.IntegerField(null=True)
+    oral_votes = models.IntegerField()
+    nominations = models.IntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "reviews_paperreviewstats"
+
+    def __str__(self):
+        return f"Review statistics of #{self.submission_id}"
+
+
+class PaperAssignmentCount(models.Model):
+    """How many reviewers a paper is assigned to, read from the database view
+    `reviews_paperassignmentcount` (migration 0003), joined by the chair dashboard next to
+    PaperReviewStats. Papers without an assignment have no row."""
+
+    submission = models.OneToOneField(
+        "submissions.Submission",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        related_name="assignment_count",
+        db_column="submission_id",
+    )
+    assigned = models.IntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "reviews_paperassignmentcount"
+
+    def __str__(self):
+        return f"{self.assigned} assignment(s) of #{self.submission_id}"
