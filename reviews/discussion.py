@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from conference.models import CommitteeMembership
@@ -24,9 +25,10 @@ from notifications.services import queue_email
 from reviews.markdown import render_markdown
 from reviews.models import Assignment, Comment, Conflict
 from reviews.queries import letters_by_paper
-from submissions.models import Authorship
+from submissions.models import Authorship, Submission
 
 MAX_COMMENT_CHARS = 20_000
+DOUBLE_POST_WINDOW = timedelta(minutes=2)
 DIGEST_GRACE = timedelta(minutes=5)
 DIGEST_LOOKBACK_HOURS = 6
 
@@ -67,7 +69,12 @@ def participants(submission):
 
 
 def post_comment(*, author, submission, body):
-    """Add a comment; the hourly digest announces it to the other participants."""
+    """Add a comment; the hourly digest announces it to the other participants.
+
+    The same text from the same person on the same paper within DOUBLE_POST_WINDOW is taken
+    as a double click and answered with the comment already posted; posts on one paper are
+    serialized by a row lock so that two simultaneous clicks also make one comment.
+    """
     body = (body or "").strip()
     if not body:
         raise CommentRefused("Write something before posting.")
@@ -77,7 +84,14 @@ def post_comment(*, author, submission, body):
             f"{len(body):,}. Split it into two comments."
         )
     with transaction.atomic():
-        return Comment.objects.create(submission=submission, author=author, body=body)
+        Submission.objects.select_for_update().filter(pk=submission.pk).exists()
+        earlier = Comment.objects.filter(
+            submission=submission,
+            author=author,
+            body=body,
+            created_at__gte=timezone.now() - DOUBLE_POST_WINDOW,
+        ).first()
+        return earlier or Comment.objects.create(submission=submission, author=author, body=body)
 
 
 def comments_of(submission):

@@ -6,6 +6,7 @@ import threading
 import uuid
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -234,6 +235,17 @@ class TestAtTheSameMoment:
         assert "changed this decision" in refused.content.decode()
         assert AuditEntry.objects.filter(action="decision.set").count() == 1
 
+    def test_concurrent_double_submit_comment_posts_once(self, conference):
+        reviewer = make_reviewer(conference)
+        paper = SubmissionFactory(conference=conference)
+        AssignmentFactory(submission=paper, reviewer=reviewer)
+        url = reverse("reviews:comment", args=[conference.slug, paper.number])
+        clients = [logged_in(reviewer), logged_in(reviewer)]
+
+        at_once(*(lambda c=c: c.post(url, {"body": "Agreed."}) for c in clients))
+
+        assert paper.comments.count() == 1
+
     def test_concurrent_double_submit_review_submits_once(self, conference):
         reviewer = make_reviewer(conference)
         paper = SubmissionFactory(conference=conference)
@@ -266,11 +278,6 @@ class TestAtTheSameMoment:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="reviews.views_reviewing.CommentView / discussion.post_comment take no idempotency "
-    "token: a double-clicked Post creates two identical comments.",
-)
 def test_double_submit_comment_posts_once(conference):
     reviewer = make_reviewer(conference)
     paper = SubmissionFactory(conference=conference)
@@ -282,3 +289,19 @@ def test_double_submit_comment_posts_once(conference):
     client.post(url, {"body": "Agreed."})
 
     assert paper.comments.count() == 1
+
+
+@pytest.mark.django_db
+def test_double_submit_same_comment_later_is_a_new_comment(conference):
+    reviewer = make_reviewer(conference)
+    paper = SubmissionFactory(conference=conference)
+    AssignmentFactory(submission=paper, reviewer=reviewer)
+    client = logged_in(reviewer)
+    url = reverse("reviews:comment", args=[conference.slug, paper.number])
+
+    with time_machine.travel("2026-03-01 10:00:00Z", tick=False):
+        client.post(url, {"body": "Agreed."})
+    with time_machine.travel("2026-03-01 10:05:00Z", tick=False):
+        client.post(url, {"body": "Agreed."})
+
+    assert paper.comments.count() == 2
