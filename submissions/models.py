@@ -86,9 +86,15 @@ class Submission(models.Model):
         released = conference.decisions_released_at is not None
         if self.state in (self.State.ACCEPTED, self.State.REJECTED) and not released:
             return self.State.SUBMITTED
-        if self.state == self.State.DESK_REJECTED and not (released or self.desk_reject_notified_at):
+        if self.state == self.State.DESK_REJECTED and not (
+            released or self.desk_reject_notified_at
+        ):
             return self.State.SUBMITTED
         return self.state
+
+    def open_for_authors(self, conference):
+        """Draft or submitted as far as the authors know (a decision is hidden until release)."""
+        return self.state_for_authors(conference) in (self.State.DRAFT, self.State.SUBMITTED)
 
     @property
     def is_open_state(self):

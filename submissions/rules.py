@@ -89,6 +89,12 @@ def is_open_state(user, submission):
 
 
 @rules.predicate
+def is_open_for_authors(user, submission):
+    """Open as the authors see it: an unreleased decision must not change what they may do."""
+    return submission is not None and submission.open_for_authors(submission.conference)
+
+
+@rules.predicate
 def is_submitted(user, submission):
     return submission is not None and submission.state == Submission.State.SUBMITTED
 
@@ -118,7 +124,7 @@ can_handle = is_chair_of_paper | is_assigned_reviewer
 rules.add_perm("submissions.view", is_author | can_handle)
 rules.add_perm("submissions.download", is_author | can_handle)
 rules.add_perm("submissions.edit", is_author & is_open_state & before_submission_deadline)
-rules.add_perm("submissions.withdraw", is_author & is_open_state & before_decisions)
+rules.add_perm("submissions.withdraw", is_author & is_open_for_authors & before_decisions)
 rules.add_perm(
     "submissions.view_authors",
     is_author | is_chair_of_paper | (is_assigned_reviewer & is_single_blind),

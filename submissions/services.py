@@ -344,15 +344,25 @@ def _lock(submission):
 
 
 def withdraw_submission(*, actor, submission, reason, now=None):
-    """An author withdraws a draft or submitted paper (until decisions are released)."""
+    """An author withdraws a paper until decisions are released. A decision the chairs made
+    but have not released yet is dropped with it (and recorded in the audit entry), so that
+    what authors may do never hints at an unreleased decision."""
+    from conference.models import Presentation
+    from reviews.models import Decision
+
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(submission)
         released = locked.conference.decisions_released_at
-        if not locked.is_open_state or (released is not None and released <= now):
-            raise SubmissionRefused(
-                f"This paper is {locked.get_state_display().lower()}; it can no longer be withdrawn."
-            )
+        if not locked.open_for_authors(locked.conference) or (
+            released is not None and released <= now
+        ):
+            shown = State(locked.state_for_authors(locked.conference)).label.lower()
+            raise SubmissionRefused(f"This paper is {shown}; it can no longer be withdrawn.")
+        dropped = Decision.objects.filter(submission=locked).first()
+        if dropped is not None:
+            dropped.delete()
+            Presentation.objects.filter(submission=locked).delete()
         before = locked.state
         locked.previous_state = before
         locked.state = State.WITHDRAWN
@@ -364,7 +374,7 @@ def withdraw_submission(*, actor, submission, reason, now=None):
             conference=locked.conference,
             obj=locked,
             action="submission.withdraw",
-            before={"state": before},
+            before={"state": before} | ({"decision": dropped.outcome} if dropped else {}),
             after={"state": locked.state},
             reason=reason,
         )
