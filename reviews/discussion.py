@@ -220,6 +220,7 @@ def send_discussion_digests(*, now):
             template="discussion_digest",
             context={"person": person, "entries": entries, "hour": hour},
             conference=conferences.pop() if len(conferences) == 1 else None,
+            papers=[entry["paper"] for entry in entries],
         )
         queued += 1
     return queued

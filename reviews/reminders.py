@@ -129,6 +129,7 @@ def review_reminders(*, now):
                 template="review_reminder",
                 context=reminder_context(conference, deadline, reviewer, papers, now),
                 conference=conference,
+                papers=papers,
             )
             queued += 1
     return queued
@@ -179,6 +180,7 @@ def missing_review_digests(*, now):
                     + "?needs=missing",
                 },
                 conference=conference,
+                papers=list(papers),
             )
             queued += 1
     return queued
@@ -226,6 +228,7 @@ def remind_late_reviewers(*, actor, conference, batch, now):
                 template="review_reminder",
                 context=reminder_context(conference, deadline, reviewer, papers, now),
                 conference=conference,
+                papers=papers,
             )
         if reviewers:
             audit.record(
