@@ -123,6 +123,8 @@ can_handle = is_chair_of_paper | is_assigned_reviewer
 
 rules.add_perm("submissions.view", is_author | can_handle)
 rules.add_perm("submissions.download", is_author | can_handle)
+# The camera-ready version is de-anonymized: its authors and handling chairs only.
+rules.add_perm("submissions.download_final", is_author | is_chair_of_paper)
 rules.add_perm("submissions.edit", is_author & is_open_state & before_submission_deadline)
 rules.add_perm("submissions.withdraw", is_author & is_open_for_authors & before_decisions)
 rules.add_perm(

@@ -13,13 +13,21 @@ from submissions.rules import is_author, is_chair_of_paper
 from submissions.uploads import PNG, ZIP, private_storage, thumbnail_name
 from submissions.views.common import get_paper
 
-KINDS = {"paper": SubmissionFile.Kind.PAPER, "supplement": SubmissionFile.Kind.SUPPLEMENT}
+KINDS = {
+    "paper": SubmissionFile.Kind.PAPER,
+    "supplement": SubmissionFile.Kind.SUPPLEMENT,
+    "camera-ready": SubmissionFile.Kind.CAMERA_READY,
+}
+SUFFIXES = {
+    SubmissionFile.Kind.PAPER: "",
+    SubmissionFile.Kind.SUPPLEMENT: "-supplement",
+    SubmissionFile.Kind.CAMERA_READY: "-camera-ready",
+}
 
 
 def safe_filename(submission, file, *, anonymous):
     extension = "zip" if file.content_type == ZIP else "pdf"
-    suffix = "" if file.kind == SubmissionFile.Kind.PAPER else "-supplement"
-    base = f"{submission.conference.slug}-paper-{submission.number}{suffix}"
+    base = f"{submission.conference.slug}-paper-{submission.number}{SUFFIXES[file.kind]}"
     return f"{base}.{extension}" if anonymous else f"{base}-v{file.revision}.{extension}"
 
 
@@ -41,7 +49,8 @@ class DownloadView(ConferenceMixin, View):
     def get(self, request, conference_slug, number, kind, revision=None):
         if kind not in KINDS:
             raise Http404("Not found.")
-        submission = get_paper(request.user, self.conference, number, "submissions.download")
+        perm = "submissions.download_final" if kind == "camera-ready" else "submissions.download"
+        submission = get_paper(request.user, self.conference, number, perm)
         files = submission.files.filter(kind=KINDS[kind]).order_by("-revision")
         if revision is not None:
             files = files.filter(revision=revision)

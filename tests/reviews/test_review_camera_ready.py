@@ -127,3 +127,37 @@ def test_author_confirms_author_list_snapshot(client):
     assert confirmation.confirmed_by == scene.author
     assert AuditEntry.objects.filter(action="camera_ready.confirm_authors").count() == 1
     assert "confirmed" in client.get(page_url(scene)).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("author", 200), ("chair", 200), ("assigned reviewer", 404), ("outsider", 404)],
+)
+def test_camera_ready_download_only_authors_and_chairs(client, who, status):
+    scene = make_scene(reviewers=1)
+    DeadlineFactory(conference=scene.conference, kind=Deadline.Kind.CAMERA_READY, days=10)
+    decide(scene.paper, Decision.Outcome.ACCEPT_POSTER)
+    scene.conference.decisions_released_at = timezone.now()
+    scene.conference.save()
+    client.force_login(scene.author)
+    client.post(upload_url(scene), {"pdf": pdf(1)})
+    people = {
+        "author": scene.author,
+        "chair": scene.chair,
+        "assigned reviewer": scene.reviewers[0],
+        "outsider": scene.outsider,
+    }
+    client.force_login(people[who])
+
+    response = client.get(
+        reverse(
+            "submissions:download", args=[scene.conference.slug, scene.paper.number, "camera-ready"]
+        )
+    )
+
+    assert response.status_code == status
+    if status == 200:
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="{scene.conference.slug}-paper-{scene.paper.number}'
+            f'-camera-ready-v1.pdf"'
+        )
