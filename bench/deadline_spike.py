@@ -17,9 +17,7 @@ import http.cookiejar
 import os
 import random
 import re
-import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +31,8 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from loopback import SERVER_SETTINGS, environment, free_port, percentile, progress
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -41,18 +41,6 @@ REDIS = "redis://127.0.0.1:6379/13"
 PASSWORD = "bench-password-2025"
 SLUG = "spike"
 REQUEST_TIMEOUT = 120
-SETTINGS = """
-from scope.settings.prod import *  # noqa: F403
-# Plain HTTP on loopback: cookies without the Secure flag; one IP logs everyone in.
-SESSION_COOKIE_SECURE = False
-CSRF_COOKIE_SECURE = False
-ACCOUNT_RATE_LIMITS = False
-# Logins are set-up, not what is measured: a cheap hasher keeps 200 of them from taking minutes.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-LOGGING = {"version": 1, "disable_existing_loggers": False,
-           "handlers": {"console": {"class": "logging.StreamHandler"}},
-           "root": {"handlers": ["console"], "level": "WARNING"}}
-"""
 
 
 def parse_args():
@@ -65,12 +53,6 @@ def parse_args():
     if not 1 <= args.clients <= 200:
         parser.error("--clients must be between 1 and 200")
     return args
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def recreate_database():
@@ -92,22 +74,6 @@ def drop_database():
     with connection.cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
     connection.close()
-
-
-def environment(workdir):
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench_settings",
-        PYTHONPATH=os.pathsep.join([str(workdir), str(ROOT)]),
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        REDIS_URL=REDIS,
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        PRIVATE_STORAGE_ROOT=str(workdir / "private"),
-        LOG_LEVEL="WARNING",
-    )
-    return env
 
 
 def prepare_data(env, clients):
@@ -304,20 +270,11 @@ def verify(authors, storage_root):
     return found, len(files)
 
 
-def progress(text):
-    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def main():
     args = parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="scope-bench-"))
-    (workdir / "bench_settings.py").write_text(SETTINGS)
-    env = environment(workdir)
+    (workdir / "bench_settings.py").write_text(SERVER_SETTINGS)
+    env = environment(workdir, database=DATABASE, redis=REDIS)
     server = None
     try:
         recreate_database()

@@ -24,9 +24,7 @@ import http.cookiejar
 import os
 import random
 import re
-import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +38,8 @@ import uuid
 from collections import defaultdict
 from pathlib import Path
 
+from loopback import SERVER_SETTINGS, environment, free_port, percentile, progress
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -49,18 +49,6 @@ PASSWORD = "bench-password-2025"
 SLUG = "mixed"
 REQUEST_TIMEOUT = 60
 PAPERS_PER_REVIEWER = 3
-SETTINGS = """
-from scope.settings.prod import *  # noqa: F403
-# Plain HTTP on loopback: cookies without the Secure flag; one IP logs everyone in.
-SESSION_COOKIE_SECURE = False
-CSRF_COOKIE_SECURE = False
-ACCOUNT_RATE_LIMITS = False
-# Logins are set-up, not what is measured: a cheap hasher keeps 200 of them from taking minutes.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-LOGGING = {"version": 1, "disable_existing_loggers": False,
-           "handlers": {"console": {"class": "logging.StreamHandler"}},
-           "root": {"handlers": ["console"], "level": "WARNING"}}
-"""
 
 
 def parse_args():
@@ -79,12 +67,6 @@ def parse_args():
     return args
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def admin_sql(*statements):
     import psycopg2
 
@@ -94,22 +76,6 @@ def admin_sql(*statements):
         for statement in statements:
             cursor.execute(statement)
     connection.close()
-
-
-def environment(workdir):
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench_settings",
-        PYTHONPATH=os.pathsep.join([str(workdir), str(ROOT)]),
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        REDIS_URL=REDIS,
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        PRIVATE_STORAGE_ROOT=str(workdir / "private"),
-        LOG_LEVEL="WARNING",
-    )
-    return env
 
 
 def pdf(seed, megabytes=1):
@@ -214,7 +180,9 @@ def prepare_data(env, counts):
         papers.append(paper)
     assignments = {}
     for index, reviewer in enumerate(people["reviewer"]):
-        chosen = [papers[(index + k) % len(papers)] for k in range(PAPERS_PER_REVIEWER)]
+        chosen = [
+            papers[(index + k) % len(papers)] for k in range(min(PAPERS_PER_REVIEWER, len(papers)))
+        ]
         Assignment.objects.bulk_create(Assignment(submission=p, reviewer=reviewer) for p in chosen)
         assignments[reviewer.email] = [p.number for p in chosen]
     return {
@@ -447,15 +415,6 @@ def lost_writes(clients, storage_root):
     return lost_uploads, lost_autosaves
 
 
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def progress(text):
-    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
-
-
 def report(stats, clients, args, wall, lost):
     total = sum(len(v) for v in stats.latencies.values())
     errors = sum(len(v) for v in stats.errors.values())
@@ -497,8 +456,8 @@ def report(stats, clients, args, wall, lost):
 def main():
     args = parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="scope-mixed-"))
-    (workdir / "bench_settings.py").write_text(SETTINGS)
-    env = environment(workdir)
+    (workdir / "bench_settings.py").write_text(SERVER_SETTINGS)
+    env = environment(workdir, database=DATABASE, redis=REDIS)
     authors = max(1, args.clients * 2 // 5)
     chairs = max(1, args.clients // 5)
     counts = {"author": authors, "reviewer": args.clients - authors - chairs, "chair": chairs}
