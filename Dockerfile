@@ -10,4 +10,4 @@ RUN SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.db REDIS_URL=redis://loca
     python manage.py collectstatic --noinput -v0 && mkdir -p /data/private && chown scope:scope /data/private
 USER scope
 EXPOSE 8000
-CMD ["gunicorn", "scope.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--timeout", "60"]
+CMD ["gunicorn", "scope.wsgi:application", "-c", "gunicorn.conf.py"]
