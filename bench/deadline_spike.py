@@ -27,11 +27,19 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from loopback import SERVER_SETTINGS, environment, free_port, percentile, progress
+from loopback import (
+    SERVER_SETTINGS,
+    NoRedirect,
+    environment,
+    free_port,
+    multipart,
+    percentile,
+    progress,
+    start_server,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -103,60 +111,6 @@ def prepare_data(env, clients):
         EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
     )
     return [user.email for user in users], conference.tracks.get(name="Main paper track").pk
-
-
-def start_server(env, port, args):
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "scope.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--threads",
-        str(args.threads),
-        "--timeout",
-        "120",
-        "--log-level",
-        "warning",
-    ]
-    log = open(ROOT / "var" / "bench-gunicorn.log", "ab")  # noqa: SIM115 - lives as long as the server
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/{SLUG}/", timeout=10)
-            return server
-        except OSError:  # refused, reset or timed out while the workers boot
-            time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("The server did not start within 60 s.")
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def multipart(fields, files):
-    boundary = uuid.uuid4().hex
-    parts = []
-    for name, value in fields:
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-            f"{value}\r\n".encode()
-        )
-    for name, filename, data in files:
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-            f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
-            + data
-            + b"\r\n"
-        )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 class Author:
@@ -282,7 +236,14 @@ def main():
         pdfs = make_pdfs(args.clients)
         port = free_port()
         progress(f"data ready; starting gunicorn on 127.0.0.1:{port}")
-        server = start_server(env, port, args)
+        server = start_server(
+            env,
+            port,
+            workers=args.workers,
+            threads=args.threads,
+            slug=SLUG,
+            log_name="bench-gunicorn.log",
+        )
         progress("server up; logging the authors in")
         base = f"http://127.0.0.1:{port}"
         authors = [Author(base, email, track, pdf) for email, pdf in zip(emails, pdfs, strict=True)]

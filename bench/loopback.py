@@ -5,8 +5,11 @@ environment, and how latencies are summarized. Run the benchmarks as scripts
 import os
 import secrets
 import socket
+import subprocess
 import sys
 import time
+import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,3 +57,59 @@ def environment(workdir, *, database, redis):
         LOG_LEVEL="WARNING",
     )
     return env
+
+
+def start_server(env, port, *, workers, threads, slug, log_name):
+    """Start gunicorn on loopback and wait until it answers the conference page."""
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "scope.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--timeout",
+        "120",
+        "--log-level",
+        "warning",
+    ]
+    (ROOT / "var").mkdir(exist_ok=True)
+    log = open(ROOT / "var" / log_name, "ab")  # noqa: SIM115 - lives as long as the server
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/{slug}/", timeout=10)
+            return server
+        except OSError:  # refused, reset or timed out while the workers boot
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("The server did not start within 60 s.")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def multipart(fields, files):
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields:
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            f"{value}\r\n".encode()
+        )
+    for name, filename, data in files:
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
+            + data
+            + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"

@@ -38,7 +38,16 @@ import uuid
 from collections import defaultdict
 from pathlib import Path
 
-from loopback import SERVER_SETTINGS, environment, free_port, percentile, progress
+from loopback import (
+    SERVER_SETTINGS,
+    NoRedirect,
+    environment,
+    free_port,
+    multipart,
+    percentile,
+    progress,
+    start_server,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -190,59 +199,6 @@ def prepare_data(env, counts):
         "reviewer": [(u.email, assignments[u.email]) for u in people["reviewer"]],
         "chair": [(u.email, []) for u in people["chair"]],
     }, track.pk
-
-
-def start_server(env, port, args):
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "scope.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--threads",
-        str(args.threads),
-        "--timeout",
-        "120",
-        "--log-level",
-        "warning",
-    ]
-    (ROOT / "var").mkdir(exist_ok=True)
-    log = open(ROOT / "var" / "bench-mixed-gunicorn.log", "ab")  # noqa: SIM115 - lives with the server
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/{SLUG}/", timeout=10)
-            return server
-        except OSError:  # refused, reset or timed out while the workers boot
-            time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("The server did not start within 60 s.")
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def multipart(fields, files):
-    boundary = uuid.uuid4().hex
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in fields
-    ]
-    for name, filename, data in files:
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-            f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
-            + data
-            + b"\r\n"
-        )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 class Stats:
@@ -474,7 +430,14 @@ def main():
         pdfs = [pdf(seed) for seed in range(1, 17)]
         port = free_port()
         progress(f"data ready; starting gunicorn on 127.0.0.1:{port}")
-        server = start_server(env, port, args)
+        server = start_server(
+            env,
+            port,
+            workers=args.workers,
+            threads=args.threads,
+            slug=SLUG,
+            log_name="bench-mixed-gunicorn.log",
+        )
         base = f"http://127.0.0.1:{port}"
         stats = Stats()
         clients = []
